@@ -1,0 +1,1 @@
+# Cascade reconciliation sources, tests and qkd-cascade.
