@@ -39,7 +39,7 @@ int qkd_cli_fail(const char *prog, bool usage, const char *fmt, ...) {
   va_start(ap, fmt);
   vfprintf(stderr, fmt, ap);
   va_end(ap);
+  if (usage) fprintf(stderr, " (see %s --help)", prog);
   fputc('\n', stderr);
-  if (usage) fprintf(stderr, "Try '%s --help' for more information.\n", prog);
   return usage ? 2 : 1;
 }

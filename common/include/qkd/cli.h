@@ -22,8 +22,9 @@ bool qkd_parse_u64(uint64_t *out, const char *text);
  * malformed text, NaN or infinity, leaving |*out| untouched. */
 bool qkd_parse_double(double *out, const char *text);
 
-/* qkd_cli_fail prints "<prog>: error: <message>" to stderr and returns 1 or 2
- * (2 for usage errors), for use as `return qkd_cli_fail(...)` from main. */
+/* qkd_cli_fail prints one line, "<prog>: error: <message>", to stderr (usage
+ * errors end with " (see <prog> --help)") and returns 1, or 2 for usage errors,
+ * for use as `return qkd_cli_fail(...)` from main. */
 int qkd_cli_fail(const char *prog, bool usage, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
