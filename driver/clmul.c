@@ -59,12 +59,14 @@ TARGET_CLMUL static void mp_base_pclmul(uint64_t *c, const uint64_t *a, const ui
  * Columns are formed four at a time (t0 .. t0+3). One unaligned load of
  * b[t0-j .. t0-j+3] holds (b_{t0-j}, b_{t0-j+1} | b_{t0-j+2}, b_{t0-j+3});
  * multiplying the low and the high qword of each lane by a_j adds a_j's terms
- * to columns (t0, t0+2) and (t0+1, t0+3) at once. */
+ * to columns (t0, t0+2) and (t0+1, t0+3) at once. The four columns are then
+ * folded into product words t0 .. t0+3 in registers (the high half of column
+ * t0+3 carries into the next group). */
 TARGET_VCLMUL static void mp_base_vpclmul(uint64_t *c, const uint64_t *a, const uint64_t *b,
                                           size_t k) {
-  uint64_t col[2 * (QKDI_MP_BASECASE_WORDS + 8)]; /* 128-bit columns tmin .. */
   uint64_t bb[2 * QKDI_MP_BASECASE_WORDS + 8];
-  uint64_t p[QKDI_MP_BASECASE_WORDS + 2];
+  uint64_t pw[2 * QKDI_MP_BASECASE_WORDS + 16]; /* product words from tmin on */
+  uint64_t zb[8];                               /* 3 zero words, then b[0..4] */
   if (k < 4) {
     mp_base_pclmul(c, a, b, k);
     return;
@@ -73,7 +75,10 @@ TARGET_VCLMUL static void mp_base_vpclmul(uint64_t *c, const uint64_t *a, const 
    * padded terms land only in columns >= 2k, which are never used. */
   memcpy(bb, b, 2 * k * sizeof(uint64_t));
   memset(bb + 2 * k, 0, 8 * sizeof(uint64_t));
-  size_t tmin = k - 2; /* product words k-1 .. 2k-1 need columns k-2 .. 2k-1 */
+  zb[0] = zb[1] = zb[2] = 0;
+  memcpy(zb + 3, b, 5 * sizeof(uint64_t)); /* 2k >= 8 words exist */
+  size_t tmin = k - 2;                     /* product words k-1 .. 2k-1 need columns k-2 .. 2k-1 */
+  __m256i prev_hi = _mm256_setzero_si256();
   for (size_t t0 = tmin; t0 <= 2 * k - 1; t0 += 4) {
     __m256i acc02 = _mm256_setzero_si256(), acc13 = _mm256_setzero_si256();
     size_t jhi = t0 < k - 1 ? t0 : k - 1; /* t0 - j >= 0: no load below b */
@@ -83,28 +88,33 @@ TARGET_VCLMUL static void mp_base_vpclmul(uint64_t *c, const uint64_t *a, const 
       acc02 = _mm256_xor_si256(acc02, _mm256_clmulepi64_epi128(va, vb, 0x00));
       acc13 = _mm256_xor_si256(acc13, _mm256_clmulepi64_epi128(va, vb, 0x10));
     }
-    uint64_t tmp[8];
-    _mm256_storeu_si256((__m256i *)tmp, acc02);       /* columns t0, t0+2 */
-    _mm256_storeu_si256((__m256i *)(tmp + 4), acc13); /* columns t0+1, t0+3 */
-    uint64_t *ct = col + 2 * (t0 - tmin);
-    ct[0] = tmp[0], ct[1] = tmp[1], ct[2] = tmp[4], ct[3] = tmp[5];
-    ct[4] = tmp[2], ct[5] = tmp[3], ct[6] = tmp[6], ct[7] = tmp[7];
-    /* Terms a_j b_{t-j} with t0 < j <= t (the loop above stopped at j = t0). */
+    /* a_j with t0 < j <= k-1 (first group only): b indices t - j < 0 read as 0. */
     for (size_t j = t0 + 1; j <= t0 + 3 && j <= k - 1; j++) {
-      for (size_t t = j; t <= t0 + 3; t++) {
-        __m128i pr = _mm_clmulepi64_si128(_mm_cvtsi64_si128((long long)a[j]),
-                                          _mm_cvtsi64_si128((long long)bb[t - j]), 0x00);
-        ct[2 * (t - t0)] ^= (uint64_t)_mm_cvtsi128_si64(pr);
-        ct[2 * (t - t0) + 1] ^= (uint64_t)_mm_extract_epi64(pr, 1);
-      }
+      __m256i va = _mm256_set1_epi64x((long long)a[j]);
+      __m256i vb = _mm256_loadu_si256((const __m256i *)(zb + 3 + t0 - j));
+      acc02 = _mm256_xor_si256(acc02, _mm256_clmulepi64_epi128(va, vb, 0x00));
+      acc13 = _mm256_xor_si256(acc13, _mm256_clmulepi64_epi128(va, vb, 0x10));
     }
+    /* Words t0 .. t0+3: acc02 lanes give (lo, hi) of columns t0 and t0+2;
+     * column t0+1's and t0+3's low halves go to words t0+1 and t0+3, their high
+     * halves to words t0+2 and t0+4 (the latter carried); column t0-1's high
+     * half (carried in) goes to word t0. */
+    __m256i words = _mm256_xor_si256(acc02, _mm256_bslli_epi128(acc13, 8));
+    __m256i hi = _mm256_bsrli_epi128(acc13, 8);
+    words = _mm256_xor_si256(words, _mm256_permute2x128_si256(hi, prev_hi, 0x03));
+    prev_hi = hi;
+    _mm256_storeu_si256((__m256i *)(pw + (t0 - tmin)), words);
   }
-  /* Product word w = column w (low) ^ column w-1 (high), w in [k-1, 2k-1]. */
-  for (size_t w = k - 1; w <= 2 * k - 1; w++) {
-    size_t i = w - tmin;
-    p[w - (k - 1)] = col[2 * i] ^ col[2 * (i - 1) + 1];
+  /* c = product bits 64k-1 .. 128k-2: c[i] = word k-1+i >> 63 | word k+i << 1. */
+  const uint64_t *p = pw + 1; /* product word k-1 */
+  size_t i = 0;
+  for (; i + 4 <= k; i += 4) {
+    __m256i lo = _mm256_loadu_si256((const __m256i *)(p + i));
+    __m256i hi = _mm256_loadu_si256((const __m256i *)(p + i + 1));
+    _mm256_storeu_si256((__m256i *)(c + i),
+                        _mm256_or_si256(_mm256_srli_epi64(lo, 63), _mm256_slli_epi64(hi, 1)));
   }
-  for (size_t i = 0; i < k; i++) c[i] = (p[i] >> 63) | (p[i + 1] << 1);
+  for (; i < k; i++) c[i] = (p[i] >> 63) | (p[i + 1] << 1);
 }
 
 /* xor3 sets d = a ^ b over n words (AVX2; -O2 does not vectorise it alone). */
