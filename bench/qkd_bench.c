@@ -12,15 +12,12 @@
 
 #include "bench.h"
 #include "qkd/cli.h"
+#include "qkd/clock.h"
 #include "qkd/log.h"
 
 static const char *prog = "qkd-bench";
 
-double bench_now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+double bench_now(void) { return qkd_clock_seconds(); }
 
 void bench_progress(const char *fmt, ...) {
   va_list ap;

@@ -5,10 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "qkd/bits.h"
 #include "qkd/cascade.h"
+#include "qkd/clock.h"
 #include "qkd/log.h"
 #include "qkd/rng.h"
 #include "qkd/sift.h"
@@ -34,12 +34,6 @@ void qkd_run_result_cleanup(struct qkd_run_result *r) {
   qkd_free_secret(r->alice_key, qkd_bits_nbytes(r->final_bits));
   qkd_free_secret(r->bob_key, qkd_bits_nbytes(r->final_bits));
   memset(r, 0, sizeof(*r));
-}
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 /* The classical channel, in memory: one buffer per direction, byte counters. */
@@ -185,7 +179,7 @@ enum qkd_err qkd_pipeline_run(struct qkd_run_result *out, const struct qkd_run_c
   out->detections = bob->count;
 
   /* 1. Sifting. */
-  double t = now();
+  double t = qkd_clock_seconds();
   rc = qkd_sift_bob_announce(&l.ba, bob);
   if (rc < 0) goto err;
   link_sent(&l, &l.ba);
@@ -196,10 +190,10 @@ enum qkd_err qkd_pipeline_run(struct qkd_run_result *out, const struct qkd_run_c
   if (rc < 0) goto err;
   out->sifted_key_bits = sa.key_len;
   out->sifted_test_bits = sa.test_len;
-  out->seconds_sift = now() - t;
+  out->seconds_sift = qkd_clock_seconds() - t;
 
   /* 2. Parameter estimation on the disclosed test basis. */
-  t = now();
+  t = qkd_clock_seconds();
   struct qkd_test_counts cb;
   qkd_buf_reset(&l.ab);
   qkd_buf_reset(&l.ba);
@@ -212,7 +206,7 @@ enum qkd_err qkd_pipeline_run(struct qkd_run_result *out, const struct qkd_run_c
   rc = qkd_est_bob(&cb, &sb, l.ab.data, l.ab.len);
   if (rc < 0) goto err;
   qkd_est_qber(&out->qber, &out->test, cfg->eps_pe);
-  out->seconds_estimate = now() - t;
+  out->seconds_estimate = qkd_clock_seconds() - t;
   if (out->qber.qber_upper > cfg->qber_threshold) {
     rc = abort_run(out, "QBER bound %.2f%% (observed %.2f%% on %llu test bits) above threshold %.2f%%",
                    100 * out->qber.qber_upper, 100 * out->qber.qber,
@@ -240,7 +234,7 @@ enum qkd_err qkd_pipeline_run(struct qkd_run_result *out, const struct qkd_run_c
     const uint8_t *a_frame = sa.key + off / 8;
     uint8_t *b_frame = sb.key + off / 8;
     uint64_t bob_perm_seed;
-    double tc = now();
+    double tc = qkd_clock_seconds();
     rc = frame_announce(&l, &bob_perm_seed, f, len, qkd_rng_next(&rng));
     if (rc < 0) goto err;
     struct qkd_cascade_params params;
@@ -251,13 +245,13 @@ enum qkd_err qkd_pipeline_run(struct qkd_run_result *out, const struct qkd_run_c
     l.bytes_ba += st.request_bytes;
     l.bytes_ab += st.reply_bytes;
     out->round_trips += st.round_trips;
-    double tv = now();
+    double tv = qkd_clock_seconds();
     out->seconds_cascade += tv - tc;
 
     bool ok;
     rc = frame_verify(&l, &ok, a_frame, b_frame, len, f, qkd_rng_next(&rng));
     if (rc < 0) goto err;
-    out->seconds_verify += now() - tv;
+    out->seconds_verify += qkd_clock_seconds() - tv;
     out->frames++;
     if (!ok) {
       out->frames_discarded++;
@@ -314,7 +308,7 @@ enum qkd_err qkd_pipeline_run(struct qkd_run_result *out, const struct qkd_run_c
   }
 
   /* 6. Privacy amplification: Alice draws and sends the Toeplitz seed. */
-  t = now();
+  t = qkd_clock_seconds();
   uint64_t nk = out->reconciled_bits, len = out->keylen.length;
   seed_bytes = qkd_bits_nbytes(nk + len - 1);
   seed = malloc(seed_bytes);
@@ -334,7 +328,7 @@ enum qkd_err qkd_pipeline_run(struct qkd_run_result *out, const struct qkd_run_c
   rc = qkd_toeplitz_hash(out->bob_key, len, b_pa, nk, bob_seed, QKD_TOEPLITZ_FAST);
   if (rc < 0) goto err;
   out->keys_equal = qkd_bits_equal(out->alice_key, out->bob_key, len);
-  out->seconds_pa = now() - t;
+  out->seconds_pa = qkd_clock_seconds() - t;
   rc = QKD_OK;
 
 err:

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "qkd/clock.h"
 #include "qkd/bb84sim.h"
 #include "qkd/bits.h"
 #include "qkd/cli.h"
@@ -154,12 +154,6 @@ static int write_outputs(const char *dir, const struct qkd_alice_events *a,
   return 0;
 }
 
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 int main(int argc, char **argv) {
   qkd_log_set_handler(qkd_log_stderr, (void *)prog);
   struct qkd_sim_params sp;
@@ -232,9 +226,9 @@ int main(int argc, char **argv) {
   struct qkd_bob_events bob;
   memset(&alice, 0, sizeof(alice));
   memset(&bob, 0, sizeof(bob));
-  double t = now();
+  double t = qkd_clock_seconds();
   enum qkd_err rc = qkd_sim_run(&alice, &bob, &sp, on_progress, &prog_state);
-  double sim_seconds = now() - t;
+  double sim_seconds = qkd_clock_seconds() - t;
   if (rc < 0) return qkd_cli_fail(prog, false, "link simulation failed: %s", qkd_strerror(rc));
 
   struct qkd_run_result res;

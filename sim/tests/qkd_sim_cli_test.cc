@@ -114,7 +114,7 @@ TEST_F(QkdSimCliTest, JsonReportHasExpectedAndMeasured) {
 TEST_F(QkdSimCliTest, BadValueErrorNamesTheFlagAndTheValue) {
   Result r = Run("--dry-run --distance-km 12km");
   EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.err, "qkd-sim: error: bad value '12km' for --distance-km\n");
+  EXPECT_EQ(r.err, "qkd-sim: error: bad value '12km' for --distance-km (see qkd-sim --help)\n");
 }
 
 TEST_F(QkdSimCliTest, HelpExitsZero) {

@@ -10,18 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "qkd/bb84sim.h"
 #include "qkd/cli.h"
+#include "qkd/clock.h"
 #include "qkd/log.h"
 
 static const char *const PROG = "qkd-sim";
-
-/* usage_fail prints one error line (no help hint: errors are one line) and
- * returns the usage-error exit status 2. */
-#define usage_fail(...) (qkd_cli_fail(PROG, false, __VA_ARGS__), 2)
 
 static void usage(FILE *out) {
   fprintf(out,
@@ -99,12 +95,6 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total) {
   ps->last_pct = pct;
   fprintf(stderr, "%s: simulated %llu of %llu pulses (%d%%)\n", PROG, (unsigned long long)done,
           (unsigned long long)total, pct);
-}
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 static void json_triple_d(const char *name, const double v[3], bool comma) {
@@ -259,18 +249,18 @@ int main(int argc, char **argv) {
       case OPT_QUIET: quiet = true; break;
       case OPT_HELP: usage(stdout); return 0;
       case ':':
-        return usage_fail("option %s needs a value", arg);
+        return qkd_cli_fail(PROG, true, "option %s needs a value", arg);
       default:
-        return usage_fail("unknown option %s", arg);
+        return qkd_cli_fail(PROG, true, "unknown option %s", arg);
     }
-    if (!ok) return usage_fail("bad value '%s' for %s", optarg, name);
+    if (!ok) return qkd_cli_fail(PROG, true, "bad value '%s' for %s", optarg, name);
   }
-  if (optind < argc) return usage_fail("unexpected argument '%s'", argv[optind]);
+  if (optind < argc) return qkd_cli_fail(PROG, true, "unexpected argument '%s'", argv[optind]);
   if (!dry && (!alice_path || !bob_path))
-    return usage_fail("--alice FILE and --bob FILE are required (or --dry-run)");
+    return qkd_cli_fail(PROG, true, "--alice FILE and --bob FILE are required (or --dry-run)");
   if (dry) alice_path = bob_path = NULL;
   if (alice_path && strcmp(alice_path, bob_path) == 0)
-    return usage_fail("--alice and --bob must name different files");
+    return qkd_cli_fail(PROG, true, "--alice and --bob must name different files");
   /* The library logs the reason as "qkd-sim: error: sim: invalid parameters: ...". */
   if (qkd_sim_params_check(&p) < 0) return 2;
   if (alice_path && (!check_writable(alice_path, "--alice") || !check_writable(bob_path, "--bob")))
@@ -281,9 +271,9 @@ int main(int argc, char **argv) {
   struct progress_state ps = {!quiet && p.pulses >= ((uint64_t)1 << 26), -1};
   struct qkd_alice_events a = {0};
   struct qkd_bob_events b = {0};
-  double t0 = now_s();
+  double t0 = qkd_clock_seconds();
   enum qkd_err rc = qkd_sim_run(&a, &b, &p, on_progress, &ps);
-  double secs = now_s() - t0;
+  double secs = qkd_clock_seconds() - t0;
   if (rc < 0) return 1; /* logged by the library */
   int status = 1;
   struct qkd_sim_measured m;
