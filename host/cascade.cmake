@@ -23,3 +23,5 @@ qkd_add_test(cascade_sweep_test SOURCES tests/cascade_sweep_test.cc LIBS qkdcasc
 qkd_add_test(qkd_cascade_cli_test SOURCES tests/qkd_cascade_cli_test.cc LIBS qkdcascade LABELS unit)
 target_compile_definitions(qkd_cascade_cli_test PRIVATE QKD_CASCADE_BIN="$<TARGET_FILE:qkd-cascade>")
 add_dependencies(qkd_cascade_cli_test qkd-cascade)
+qkd_add_test(cascade_digest_test SOURCES tests/cascade_digest_test.cc LIBS qkdcascade LABELS unit)
+qkd_add_fuzz(cascade_msg_fuzz SOURCES fuzz/cascade_msg_fuzz.c LIBS qkdcascade CORPUS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/cascade_msg)

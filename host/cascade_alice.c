@@ -1,12 +1,11 @@
 /* cascade_alice.c: Alice's side of Cascade. She answers each request batch with
  * the parity bits it names, in order, and nothing else (docs/protocol.md). */
 #define QKDI_CASCADE_INTERNAL
-#include "qkd/cascade.h"
-
 #include <stdlib.h>
 #include <string.h>
 
 #include "qkd/bits.h"
+#include "qkd/cascade.h"
 #include "qkd/log.h"
 
 struct qkd_cascade_alice {
@@ -95,8 +94,8 @@ enum qkd_err qkd_cascade_alice_reply(struct qkd_cascade_alice *a, uint8_t *out, 
   uint64_t nbits = 0;
   enum qkd_err rc = check_request(a, req, req_len, &nbits);
   if (rc < 0) {
-    qkdi_log(QKD_LOG_ERROR, "cascade", "alice: rejected request of %zu bytes for round %u",
-             req_len, a->next_round);
+    qkdi_log(QKD_LOG_ERROR, "cascade", "alice: rejected request of %zu bytes for round %u", req_len,
+             a->next_round);
     return rc;
   }
   uint64_t len = QKDI_CASCADE_HDR_LEN + (nbits + 7) / 8;

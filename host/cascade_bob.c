@@ -8,12 +8,11 @@
  * or inferable. Alice's parities never change, so every parity Bob learns or
  * infers is kept for good and never asked twice. */
 #define QKDI_CASCADE_INTERNAL
-#include "qkd/cascade.h"
-
 #include <stdlib.h>
 #include <string.h>
 
 #include "qkd/bits.h"
+#include "qkd/cascade.h"
 #include "qkd/log.h"
 
 enum bob_state { S_START, S_READY, S_WAIT, S_DONE, S_FAILED };
@@ -27,8 +26,9 @@ struct cursor {
 
 struct bob_pass {
   uint32_t k;       /* block size, min(block_bits, n) */
+  int kshift;       /* log2(k) when k is a power of two, else -1 (saves a division per flip) */
   uint32_t nblocks; /* ceil(n / k) */
-  uint32_t heap;    /* search-tree nodes per block: 2 * nextpow2(k); node 1 is the block */
+  uint64_t heap;    /* search-tree nodes per block: 2 * nextpow2(k); node 1 is the block */
   uint64_t key;     /* permutation key (unused in pass 0) */
   uint64_t *y;      /* Bob's bits in pass order (key material) */
   uint64_t *known;  /* per tree node: Alice's parity is known */
@@ -57,8 +57,12 @@ struct qkd_cascade_bob {
   struct bob_pass pass[QKD_CASCADE_MAX_PASSES];
 };
 
-static inline unsigned bit_get(const uint64_t *w, uint64_t i) { return (w[i >> 6] >> (i & 63)) & 1; }
-static inline void bit_flip(uint64_t *w, uint64_t i) { w[i >> 6] ^= 1ull << (i & 63); }
+static inline unsigned bit_get(const uint64_t *w, uint64_t i) {
+  return (w[i >> 6] >> (i & 63)) & 1;
+}
+static inline void bit_flip(uint64_t *w, uint64_t i) {
+  w[i >> 6] ^= 1ull << (i & 63);
+}
 static inline void bit_put(uint64_t *w, uint64_t i, unsigned v) {
   w[i >> 6] = (w[i >> 6] & ~(1ull << (i & 63))) | ((uint64_t)(v & 1) << (i & 63));
 }
@@ -80,7 +84,8 @@ static enum qkd_err pass_init(struct qkd_cascade_bob *b, uint32_t p, uint32_t bl
   bp->nblocks = qkdi_cascade_nblocks(n, bp->k);
   uint64_t kp = 1;
   while (kp < bp->k) kp <<= 1;
-  bp->heap = (uint32_t)(2 * kp);
+  bp->heap = 2 * kp;
+  bp->kshift = kp == bp->k ? __builtin_ctzll(kp) : -1;
   bp->key = qkd_cascade_pass_key(seed, p);
   bp->y = calloc(b->nwords, 8);
   bp->known = alloc_bits((uint64_t)bp->nblocks * bp->heap);
@@ -149,12 +154,14 @@ static void flip_bit(struct qkd_cascade_bob *b, uint64_t x) {
     struct bob_pass *bp = &b->pass[p];
     uint64_t j = p == 0 ? x : qkd_cascade_perm_inv(bp->key, b->n, x);
     bit_flip(bp->y, j);
-    uint64_t blk = j / bp->k;
+    uint32_t blk = bp->kshift >= 0 ? (uint32_t)(j >> bp->kshift) : (uint32_t)j / bp->k;
     bit_flip(bp->bpar, blk);
     bit_flip(bp->odd, blk);
     bp->cur[blk].h = 0;
-    if (bit_get(bp->odd, blk)) bp->nodd++;
-    else bp->nodd--;
+    if (bit_get(bp->odd, blk))
+      bp->nodd++;
+    else
+      bp->nodd--;
   }
   b->stats.bits_flipped++;
 }
@@ -211,19 +218,19 @@ static bool descend(struct qkd_cascade_bob *b, uint32_t p, uint32_t blk, uint32_
 }
 
 /* Runs every search step that needs no new parity, correcting the bits found,
- * and leaves the next batch of asks in b->asks (state S_READY) or ends (S_DONE). */
-/* Only the lowest pass with odd blocks is searched: measured, searching several
+ * and leaves the next batch of asks in b->asks (state S_READY) or ends (S_DONE).
+ * Only the lowest pass with odd blocks is searched: measured, searching several
  * passes at once cuts round trips by 2-5x but raises f from about 1.04 to 1.09-1.2,
  * because a large block's search often ends on the error a small block's search
  * finds at the same time (docs/cascade.md, "Rounds"). */
-static void advance(struct qkd_cascade_bob *b) {
+static enum qkd_err advance(struct qkd_cascade_bob *b) {
   for (;;) {
     uint32_t p = 0;
     while (p < b->params.passes && b->pass[p].nodd == 0) p++;
     if (p == b->params.passes) {
       b->state = S_DONE;
       b->nasks = 0;
-      return;
+      return QKD_OK;
     }
     struct bob_pass *bp = &b->pass[p];
     bool flipped = false;
@@ -238,6 +245,10 @@ static void advance(struct qkd_cascade_bob *b) {
         struct ask scratch; /* after a flip the sweep restarts: asks are not kept */
         struct ask *ask = !flipped && b->nasks < b->asks_cap ? &b->asks[b->nasks] : &scratch;
         if (descend(b, p, blk, &leaf, ask)) {
+          /* With honest replies every flip corrects an error, so there are at
+           * most n; more means the replies contradict each other (a corrupt or
+           * hostile peer) and the flips could cycle for ever. */
+          if (b->stats.bits_flipped >= b->n) return QKD_ERR_PROTOCOL;
           flip_bit(b, p == 0 ? leaf : qkd_cascade_perm(bp->key, b->n, leaf));
           flipped = true;
         } else if (ask != &scratch) {
@@ -248,7 +259,7 @@ static void advance(struct qkd_cascade_bob *b) {
     }
     if (!flipped) {
       b->state = S_READY;
-      return;
+      return QKD_OK;
     }
   }
 }
@@ -318,7 +329,8 @@ static void apply_round0(struct qkd_cascade_bob *b, const uint8_t *bits) {
       uint64_t root = (uint64_t)blk * bp->heap + 1;
       bit_put(bp->known, root, 1);
       bit_put(bp->val, root, v);
-      unsigned mine = qkdi_cascade_range_parity(bp->y, (uint64_t)blk * bp->k, block_len(bp, b->n, blk));
+      unsigned mine =
+          qkdi_cascade_range_parity(bp->y, (uint64_t)blk * bp->k, block_len(bp, b->n, blk));
       bit_put(bp->bpar, blk, mine);
       bit_put(bp->odd, blk, mine ^ v);
       bp->nodd += mine ^ v;
@@ -357,7 +369,12 @@ enum qkd_err qkd_cascade_bob_consume(struct qkd_cascade_bob *b, const uint8_t *r
   b->stats.round_trips++;
   b->stats.reply_bytes += reply_len;
   b->round++;
-  advance(b);
+  if (advance(b) < 0) {
+    qkdi_log(QKD_LOG_ERROR, "cascade", "bob: replies up to round %u contradict each other",
+             b->round - 1);
+    b->state = S_FAILED;
+    return QKD_ERR_PROTOCOL;
+  }
   return QKD_OK;
 }
 

@@ -1,11 +1,10 @@
 /* cascade_local.c: buffer sizing and the in-process driver that relays both
  * roles' messages through memory (the same bytes a TCP link would carry). */
 #define QKDI_CASCADE_INTERNAL
-#include "qkd/cascade.h"
-
 #include <stdlib.h>
 
 #include "qkd/bits.h"
+#include "qkd/cascade.h"
 #include "qkd/log.h"
 
 size_t qkd_cascade_max_msg_len(size_t n_bits) {

@@ -1,13 +1,13 @@
 /* cascade_params.c: the default block sizes and pass count (docs/cascade.md). */
 #define QKDI_CASCADE_INTERNAL
-#include "qkd/cascade.h"
-
 #include <math.h>
 
+#include "qkd/cascade.h"
+
 /* Tuning constants, measured with bench_cascade (docs/cascade.md, "Parameters"). */
-#define K1_NUMERATOR 0.80   /* k1 is the power of two nearest (in log) to K1_NUMERATOR / q */
-#define K2_FACTOR 8u        /* k2 = K2_FACTOR * k1 */
-#define LATE_BLOCKS 8u      /* passes 2 .. DEFAULT_PASSES-1 use blocks of ceil(n/LATE_BLOCKS) */
+#define K1_NUMERATOR 0.80 /* k1 is the power of two nearest (in log) to K1_NUMERATOR / q */
+#define K2_FACTOR 8u      /* k2 = K2_FACTOR * k1 */
+#define LATE_BLOCKS 8u    /* passes 2 .. DEFAULT_PASSES-1 use blocks of ceil(n/LATE_BLOCKS) */
 #define DEFAULT_PASSES 7u
 
 static uint32_t clamp_block(uint64_t k, size_t n) {

@@ -85,17 +85,17 @@ TEST(CascadeAliceTest, RejectsMalformedTruncatedAndOutOfRangeRequests) {
   size_t len = 12345;
   uint32_t k0 = f.params.block_bits[0];
   std::vector<std::vector<uint8_t>> bad = {
-      {},                                             // empty
-      {1, 1, 0, 0},                                   // truncated header
-      Request(1, {{2, 0, 0, 1}}),                     // wrong round
-      Request(0, {}),                                 // no entries
-      Request(0, {{3, 0, 0, 1}}),                     // unknown op
-      Request(0, {{2, 0, 0, 0}}),                     // empty range
-      Request(0, {{2, 0, 999, 2}}),                   // past the end
-      Request(0, {{2, 0, 0xFFFFFFFFu, 2}}),           // overflowing start
-      Request(0, {{2, 200, 0, 1}}),                   // no such pass
-      Request(0, {{1, 0, k0 + 1, 0}}),                // block size mismatch
-      Request(0, {{1, 0, k0, 1}}),                    // reserved field set
+      {},                                    // empty
+      {1, 1, 0, 0},                          // truncated header
+      Request(1, {{2, 0, 0, 1}}),            // wrong round
+      Request(0, {}),                        // no entries
+      Request(0, {{3, 0, 0, 1}}),            // unknown op
+      Request(0, {{2, 0, 0, 0}}),            // empty range
+      Request(0, {{2, 0, 999, 2}}),          // past the end
+      Request(0, {{2, 0, 0xFFFFFFFFu, 2}}),  // overflowing start
+      Request(0, {{2, 200, 0, 1}}),          // no such pass
+      Request(0, {{1, 0, k0 + 1, 0}}),       // block size mismatch
+      Request(0, {{1, 0, k0, 1}}),           // reserved field set
   };
   auto wrong_version = Request(0, {{2, 0, 0, 1}});
   wrong_version[0] = 2;

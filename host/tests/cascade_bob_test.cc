@@ -85,7 +85,8 @@ TEST(CascadeBobTest, SameSeedGivesIdenticalMessageSequence) {
   Pair p(12345, 0.03, 5);
   struct qkd_cascade_params params;
   qkd_cascade_params_choose(&params, p.n, 0.03);
-  Transcript t1 = RunBoth(p, params, 1234), t2 = RunBoth(p, params, 1234), t3 = RunBoth(p, params, 4321);
+  Transcript t1 = RunBoth(p, params, 1234), t2 = RunBoth(p, params, 1234),
+             t3 = RunBoth(p, params, 4321);
   EXPECT_EQ(t1.requests, t2.requests);
   EXPECT_EQ(t1.replies, t2.replies);
   EXPECT_NE(t1.requests, t3.requests);  // another seed permutes differently
@@ -121,7 +122,8 @@ TEST(CascadeBobTest, RejectsMalformedRepliesAndRefusesToContinue) {
     ASSERT_EQ(qkd_cascade_alice_reply(a, rep.data(), cap, &rl, req.data(), ql), QKD_OK);
     // Every truncation and a few corruptions of a valid reply are rejected by a fresh Bob.
     std::vector<Bytes> bad;
-    for (size_t cut = 0; cut < rl; cut += (cut < 16 ? 1 : 97)) bad.emplace_back(rep.begin(), rep.begin() + cut);
+    for (size_t cut = 0; cut < rl; cut += (cut < 16 ? 1 : 97))
+      bad.emplace_back(rep.begin(), rep.begin() + cut);
     Bytes good(rep.begin(), rep.begin() + rl);
     for (size_t off : {0u, 1u, 2u, 4u, 8u}) {
       Bytes m = good;
@@ -140,7 +142,8 @@ TEST(CascadeBobTest, RejectsMalformedRepliesAndRefusesToContinue) {
     for (size_t i = 0; i < bad.size(); i++) {
       struct qkd_cascade_bob *fresh = qkd_cascade_bob_new(p.b.data(), p.n, &params, 3);
       ASSERT_EQ(qkd_cascade_bob_request(fresh, req.data(), cap, &ql, &done), QKD_OK);
-      EXPECT_EQ(qkd_cascade_bob_consume(fresh, bad[i].data(), bad[i].size()), QKD_ERR_PROTOCOL) << i;
+      EXPECT_EQ(qkd_cascade_bob_consume(fresh, bad[i].data(), bad[i].size()), QKD_ERR_PROTOCOL)
+          << i;
       EXPECT_EQ(qkd_cascade_bob_request(fresh, req.data(), cap, &ql, &done), QKD_ERR_STATE);
       qkd_cascade_bob_free(fresh);
     }
@@ -168,4 +171,87 @@ TEST(CascadeBobTest, StateErrors) {
   EXPECT_EQ(qkd_cascade_bob_request(nullptr, buf.data(), buf.size(), &len, &done), QKD_ERR_INVALID);
   qkd_cascade_bob_free(b);
   qkd_cascade_bob_free(nullptr);
+}
+
+TEST(CascadeBobTest, RandomlyCorruptedMessagesNeverCrashEitherRole) {
+  // Byte flips, truncations and extensions of a real transcript: each role must
+  // answer with an error code (or accept a corruption that is still well formed),
+  // never read out of bounds (run under ASan in CI).
+  Pair p(3000, 0.05, 21);
+  struct qkd_cascade_params params;
+  qkd_cascade_params_choose(&params, p.n, 0.05);
+  Transcript t = RunBoth(p, params, 5);
+  ASSERT_GE(t.requests.size(), 3u);
+  struct qkd_rng rng;
+  qkd_rng_seed(&rng, 99);
+  size_t cap = qkd_cascade_max_msg_len(p.n);
+  Bytes out(cap);
+  for (int iter = 0; iter < 300; iter++) {
+    Bytes req = t.requests[0], rep = t.replies[0];
+    Bytes *m = iter % 2 ? &req : &rep;
+    switch (qkd_rng_below(&rng, 3)) {
+      case 0:
+        (*m)[qkd_rng_below(&rng, m->size())] ^= (uint8_t)(1 + qkd_rng_below(&rng, 255));
+        break;
+      case 1: m->resize(qkd_rng_below(&rng, m->size())); break;
+      default: m->push_back((uint8_t)qkd_rng_next(&rng)); break;
+    }
+    struct qkd_cascade_alice *a = qkd_cascade_alice_new(p.a.data(), p.n, &params, 5);
+    size_t len = 0;
+    enum qkd_err rc = qkd_cascade_alice_reply(a, out.data(), cap, &len, req.data(), req.size());
+    EXPECT_TRUE(rc == QKD_OK || rc == QKD_ERR_PROTOCOL) << rc;
+    qkd_cascade_alice_free(a);
+    struct qkd_cascade_bob *b = qkd_cascade_bob_new(p.b.data(), p.n, &params, 5);
+    bool done;
+    ASSERT_EQ(qkd_cascade_bob_request(b, out.data(), cap, &len, &done), QKD_OK);
+    rc = qkd_cascade_bob_consume(b, rep.data(), rep.size());
+    EXPECT_TRUE(rc == QKD_OK || rc == QKD_ERR_PROTOCOL) << rc;
+    qkd_cascade_bob_free(b);
+  }
+}
+
+TEST(CascadeBobTest, ContradictoryRepliesEndInProtocolErrorNotAnEndlessLoop) {
+  // Found by cascade_msg_fuzz (corpus file regress_contradictory_reply_hang): a
+  // well-formed reply whose parities contradict earlier ones made Bob's searches
+  // flip the same bits back and forth for ever inside bob_consume. Each honest
+  // flip corrects an error, so Bob now stops with a protocol error after n flips.
+  // Here: every round r < 12 of an honest run, the reply's bits replaced by all
+  // zeros, all ones or their complement, then honest replies again.
+  Pair p(1021, 0.05, 2024);
+  struct qkd_cascade_params params;
+  qkd_cascade_params_choose(&params, p.n, 0.05);
+  size_t cap = qkd_cascade_max_msg_len(p.n);
+  Bytes req(cap), rep(cap);
+  for (unsigned bad_round = 0; bad_round < 12; bad_round++) {
+    for (int mode = 0; mode < 3; mode++) {
+      struct qkd_cascade_alice *a = qkd_cascade_alice_new(p.a.data(), p.n, &params, 0x5EED);
+      struct qkd_cascade_bob *b = qkd_cascade_bob_new(p.b.data(), p.n, &params, 0x5EED);
+      ASSERT_NE(a, nullptr);
+      ASSERT_NE(b, nullptr);
+      for (unsigned r = 0; r < 2000; r++) {
+        size_t ql = 0, rl = 0;
+        bool done = false;
+        if (qkd_cascade_bob_request(b, req.data(), cap, &ql, &done) != QKD_OK || done) break;
+        ASSERT_EQ(qkd_cascade_alice_reply(a, rep.data(), cap, &rl, req.data(), ql), QKD_OK);
+        if (r == bad_round) {
+          uint32_t nbits = rep[8] | rep[9] << 8 | rep[10] << 16 | (uint32_t)rep[11] << 24;
+          for (uint32_t i = 0; i < nbits; i++) {
+            uint8_t bit = (uint8_t)(1u << (i % 8)), &byte = rep[12 + i / 8];
+            byte = mode == 0   ? (uint8_t)(byte & ~bit)
+                   : mode == 1 ? (uint8_t)(byte | bit)
+                               : (uint8_t)(byte ^ bit);
+          }
+        }
+        enum qkd_err rc = qkd_cascade_bob_consume(b, rep.data(), rl);
+        ASSERT_TRUE(rc == QKD_OK || rc == QKD_ERR_PROTOCOL) << rc;
+        if (rc != QKD_OK) {
+          bool d;
+          EXPECT_EQ(qkd_cascade_bob_request(b, req.data(), cap, &ql, &d), QKD_ERR_STATE);
+          break;
+        }
+      }
+      qkd_cascade_bob_free(b);
+      qkd_cascade_alice_free(a);
+    }
+  }
 }

@@ -11,7 +11,9 @@ namespace {
 
 using Bytes = std::vector<uint8_t>;
 
-double H2(double q) { return q <= 0 || q >= 1 ? 0 : -q * std::log2(q) - (1 - q) * std::log2(1 - q); }
+double H2(double q) {
+  return q <= 0 || q >= 1 ? 0 : -q * std::log2(q) - (1 - q) * std::log2(1 - q);
+}
 
 struct Outcome {
   bool equal;
@@ -80,7 +82,8 @@ TEST(CascadeLocalTest, NoErrorsCostsOnlyBlockParities) {
   struct qkd_cascade_params p;
   qkd_cascade_params_choose(&p, n, 0.02);
   uint64_t want = 0;
-  for (uint32_t i = 0; i < p.passes; i++) want += (n + p.block_bits[i] - 1) / p.block_bits[i] - (i > 0);
+  for (uint32_t i = 0; i < p.passes; i++)
+    want += (n + p.block_bits[i] - 1) / p.block_bits[i] - (i > 0);
   EXPECT_EQ(o.stats.disclosed_bits, want);
 }
 

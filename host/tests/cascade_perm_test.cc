@@ -16,9 +16,9 @@ static bool IsBijection(uint64_t key, uint64_t n) {
 }
 
 TEST(CascadePermTest, IsABijectionWithMatchingInverseForManySizes) {
-  const uint64_t sizes[] = {1, 2, 3, 4, 5, 7, 8, 9, 13, 31, 32, 33, 63, 64, 65, 97, 127, 128, 129,
-                            251, 255, 256, 257, 1000, 1023, 1024, 1025, 4093, 4096, 65535,
-                            65536, 65537, 100003};
+  const uint64_t sizes[] = {1,   2,    3,    4,    5,    7,    8,    9,     13,    31,    32,
+                            33,  63,   64,   65,   97,   127,  128,  129,   251,   255,   256,
+                            257, 1000, 1023, 1024, 1025, 4093, 4096, 65535, 65536, 65537, 100003};
   for (uint64_t n : sizes)
     for (uint64_t key : {0ull, 1ull, 0xdeadbeefcafef00dull})
       EXPECT_TRUE(IsBijection(key, n)) << "n=" << n << " key=" << key;

@@ -11,7 +11,7 @@ TEST(CascadeSweepTest, EqualFramesOverManyRandomFrames) {
   int failures = 0, frames = 0;
   for (double q : {0.005, 0.01, 0.02, 0.03, 0.05, 0.065, 0.08})
     for (size_t n : {1021u, 16384u, 100003u, 1u << 18})
-      for (uint64_t s = 0; s < (n > 100000 ? 6u : 60u); s++) {
+      for (uint64_t s = 0; s < (n > 100000 ? 10u : 300u); s++) {
         struct qkd_rng rng;
         qkd_rng_seed(&rng, s * 7919 + n);
         std::vector<uint8_t> a(qkd_bits_nbytes(n)), b;

@@ -1,5 +1,4 @@
 #include <gtest/gtest.h>
-
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -69,7 +68,8 @@ bool OneErrorLine(const Result &r) {
 TEST(QkdCascadeCliTest, JsonReportsEqualFramesAndFields) {
   auto [pa, pb] = Frames(20000, 0.03);
   std::string outp = Dir() + "/out.bin";
-  Result r = RunTool("--alice " + pa + " --bob " + pb + " --bits 20000 --qber 0.03 --output " + outp + " --json");
+  Result r = RunTool("--alice " + pa + " --bob " + pb + " --bits 20000 --qber 0.03 --output " +
+                     outp + " --json");
   ASSERT_EQ(r.status, 0) << r.err;
   for (const char *k : {"\"bits\": 20000", "\"errors_after\": 0", "\"errors_before\"",
                         "\"disclosed_bits\"", "\"round_trips\"", "\"efficiency\"", "\"seconds\"",
@@ -103,10 +103,11 @@ TEST(QkdCascadeCliTest, BadInputGivesOneErrorLine) {
   const std::string ok = "--alice " + pa + " --bob " + pb;
   for (const std::string &args :
        {ok + " --bits 1000 --nonsense", ok, ok + " --bits 12x", ok + " --bits 0",
-        ok + " --bits 1000 --qber 0.5", ok + " --bits 1000 --qber 0", ok + " --bits 1000 --qber -0.1",
-        ok + " --bits 1000 --qber abc", ok + " --bits 1000 --seed -3",
-        ok + " --bits 1000 --backend opencl", "--alice /nonexistent/a --bob " + pb + " --bits 1000",
-        ok + " --bits 1000000", ok + " --bits 1000 stray", ok + " --bits"}) {
+        ok + " --bits 1000 --qber 0.5", ok + " --bits 1000 --qber 0",
+        ok + " --bits 1000 --qber -0.1", ok + " --bits 1000 --qber abc",
+        ok + " --bits 1000 --seed -3", ok + " --bits 1000 --backend opencl",
+        "--alice /nonexistent/a --bob " + pb + " --bits 1000", ok + " --bits 1000000",
+        ok + " --bits 1000 stray", ok + " --bits"}) {
     Result r = RunTool(args);
     EXPECT_TRUE(OneErrorLine(r)) << args << " -> status " << r.status << " err: " << r.err;
   }

@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "qkd/clock.h"
 #include "qkd/bits.h"
 #include "qkd/cascade.h"
 #include "qkd/cli.h"
@@ -17,20 +17,21 @@ static const char *const prog = "qkd-cascade";
 #define DEFAULT_SEED 0x51D0C45CADE5EEDull
 
 static void usage(void) {
-  printf("Usage: %s --alice FILE --bob FILE --bits N [--qber Q] [--seed S]\n"
-         "                   [--output FILE] [--backend cpu] [--json]\n"
-         "Reconciles Bob's frame towards Alice's with Cascade (docs/cascade.md).\n"
-         "  --alice FILE    Alice's frame: raw bits, LSB first\n"
-         "  --bob FILE      Bob's frame, same format\n"
-         "  --bits N        frame length in bits (files may be longer)\n"
-         "  --qber Q        QBER estimate in (0, 0.5) used to choose block sizes;\n"
-         "                  when omitted, the true QBER measured from the two files is used\n"
-         "  --seed S        permutation seed (default 0x%llx)\n"
-         "  --output FILE   write Bob's corrected frame (mode 0600)\n"
-         "  --backend NAME  only 'cpu' is available\n"
-         "  --json          print one JSON object instead of a summary; efficiency is\n"
-         "                  disclosed / (bits * h(qber_true)), null when qber_true = 0\n",
-         prog, (unsigned long long)DEFAULT_SEED);
+  printf(
+      "Usage: %s --alice FILE --bob FILE --bits N [--qber Q] [--seed S]\n"
+      "                   [--output FILE] [--backend cpu] [--json]\n"
+      "Reconciles Bob's frame towards Alice's with Cascade (docs/cascade.md).\n"
+      "  --alice FILE    Alice's frame: raw bits, LSB first\n"
+      "  --bob FILE      Bob's frame, same format\n"
+      "  --bits N        frame length in bits (files may be longer)\n"
+      "  --qber Q        QBER estimate in (0, 0.5) used to choose block sizes;\n"
+      "                  when omitted, the true QBER measured from the two files is used\n"
+      "  --seed S        permutation seed (default 0x%llx)\n"
+      "  --output FILE   write Bob's corrected frame (mode 0600)\n"
+      "  --backend NAME  only 'cpu' is available\n"
+      "  --json          print one JSON object instead of a summary; efficiency is\n"
+      "                  disclosed / (bits * h(qber_true)), null when qber_true = 0\n",
+      prog, (unsigned long long)DEFAULT_SEED);
 }
 
 static double h2(double q) {
@@ -38,20 +39,14 @@ static double h2(double q) {
   return -q * log2(q) - (1 - q) * log2(1 - q);
 }
 
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 int main(int argc, char **argv) {
   qkd_log_set_handler(qkd_log_stderr, (void *)prog);
   static const struct option opts[] = {
-      {"alice", required_argument, NULL, 'a'}, {"bob", required_argument, NULL, 'b'},
-      {"bits", required_argument, NULL, 'n'},  {"qber", required_argument, NULL, 'q'},
-      {"seed", required_argument, NULL, 's'},  {"output", required_argument, NULL, 'o'},
+      {"alice", required_argument, NULL, 'a'},   {"bob", required_argument, NULL, 'b'},
+      {"bits", required_argument, NULL, 'n'},    {"qber", required_argument, NULL, 'q'},
+      {"seed", required_argument, NULL, 's'},    {"output", required_argument, NULL, 'o'},
       {"backend", required_argument, NULL, 'B'}, {"json", no_argument, NULL, 'j'},
-      {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
+      {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
   const char *alice_path = NULL, *bob_path = NULL, *out_path = NULL, *backend = "cpu";
   uint64_t nbits = 0, seed = DEFAULT_SEED;
   double qest = -1;
@@ -82,8 +77,7 @@ int main(int argc, char **argv) {
       default:
         if (optopt)
           return qkd_cli_fail(prog, false, "option -%c is unknown or needs a value", optopt);
-        return qkd_cli_fail(prog, false, "unknown option or missing value: '%s'",
-                            argv[optind - 1]);
+        return qkd_cli_fail(prog, false, "unknown option or missing value: '%s'", argv[optind - 1]);
     }
   }
   if (optind < argc) return qkd_cli_fail(prog, false, "unexpected argument '%s'", argv[optind]);
@@ -104,9 +98,9 @@ int main(int argc, char **argv) {
   struct qkd_cascade_params params;
   qkd_cascade_params_choose(&params, n, qused);
   struct qkd_cascade_stats st;
-  double t0 = now();
+  double t0 = qkd_clock_seconds();
   enum qkd_err rc = qkd_cascade_reconcile_local(bob, alice, n, &params, seed, &st);
-  double secs = now() - t0;
+  double secs = qkd_clock_seconds() - t0;
   if (rc < 0) {
     qkd_cli_fail(prog, false, "reconciliation failed: %s", qkd_strerror(rc));
     goto err_free;
@@ -115,19 +109,24 @@ int main(int argc, char **argv) {
   if (out_path && qkd_file_write_atomic(out_path, bob, nbytes, 0600) < 0) goto err_free;
   double hq = h2(qtrue);
   if (json) {
-    printf("{\"bits\": %zu, \"errors_before\": %zu, \"errors_after\": %zu, "
-           "\"disclosed_bits\": %llu, \"round_trips\": %llu, \"bits_flipped\": %llu, "
-           "\"request_bytes\": %llu, \"reply_bytes\": %llu, ",
-           n, errors_before, errors_after, (unsigned long long)st.disclosed_bits,
-           (unsigned long long)st.round_trips, (unsigned long long)st.bits_flipped,
-           (unsigned long long)st.request_bytes, (unsigned long long)st.reply_bytes);
-    if (hq > 0) printf("\"efficiency\": %.6f, ", (double)st.disclosed_bits / ((double)n * hq));
-    else printf("\"efficiency\": null, ");
-    printf("\"seconds\": %.6f, \"mbit_per_s\": %.3f, \"qber_true\": %.6f, \"qber_estimate\": %.6f, "
-           "\"qber_estimate_source\": \"%s\", \"passes\": %u, \"block_bits\": [",
-           secs, secs > 0 ? (double)n / secs / 1e6 : 0.0, qtrue, qused,
-           measured ? "measured" : "given", params.passes);
-    for (uint32_t p = 0; p < params.passes; p++) printf("%s%u", p ? ", " : "", params.block_bits[p]);
+    printf(
+        "{\"bits\": %zu, \"errors_before\": %zu, \"errors_after\": %zu, "
+        "\"disclosed_bits\": %llu, \"round_trips\": %llu, \"bits_flipped\": %llu, "
+        "\"request_bytes\": %llu, \"reply_bytes\": %llu, ",
+        n, errors_before, errors_after, (unsigned long long)st.disclosed_bits,
+        (unsigned long long)st.round_trips, (unsigned long long)st.bits_flipped,
+        (unsigned long long)st.request_bytes, (unsigned long long)st.reply_bytes);
+    if (hq > 0)
+      printf("\"efficiency\": %.6f, ", (double)st.disclosed_bits / ((double)n * hq));
+    else
+      printf("\"efficiency\": null, ");
+    printf(
+        "\"seconds\": %.6f, \"mbit_per_s\": %.3f, \"qber_true\": %.6f, \"qber_estimate\": %.6f, "
+        "\"qber_estimate_source\": \"%s\", \"passes\": %u, \"block_bits\": [",
+        secs, secs > 0 ? (double)n / secs / 1e6 : 0.0, qtrue, qused,
+        measured ? "measured" : "given", params.passes);
+    for (uint32_t p = 0; p < params.passes; p++)
+      printf("%s%u", p ? ", " : "", params.block_bits[p]);
     printf("], \"seed\": %llu, \"backend\": \"cpu\", \"equal\": %s}\n", (unsigned long long)seed,
            errors_after == 0 ? "true" : "false");
   } else {
@@ -139,12 +138,15 @@ int main(int argc, char **argv) {
     printf("errors          %zu before, %zu after\n", errors_before, errors_after);
     printf("disclosed       %llu parity bits in %llu round trips\n",
            (unsigned long long)st.disclosed_bits, (unsigned long long)st.round_trips);
-    if (hq > 0) printf("efficiency      %.4f\n", (double)st.disclosed_bits / ((double)n * hq));
-    else printf("efficiency      n/a (no errors)\n");
+    if (hq > 0)
+      printf("efficiency      %.4f\n", (double)st.disclosed_bits / ((double)n * hq));
+    else
+      printf("efficiency      n/a (no errors)\n");
     printf("time            %.6f s (%.1f Mbit/s)\n", secs, secs > 0 ? (double)n / secs / 1e6 : 0.0);
   }
   ret = errors_after == 0 ? 0 : 3;
-  if (ret) fprintf(stderr, "%s: error: %zu errors remain after reconciliation\n", prog, errors_after);
+  if (ret)
+    fprintf(stderr, "%s: error: %zu errors remain after reconciliation\n", prog, errors_after);
 
 err_free:
   qkd_free_secret(alice, nbytes);

@@ -109,9 +109,11 @@ enum qkd_err qkd_cascade_bob_request(struct qkd_cascade_bob *b, uint8_t *out, si
 /* qkd_cascade_bob_consume applies Alice's reply |reply| (|reply_len| bytes) to the
  * outstanding request. Returns QKD_ERR_INVALID for NULL arguments, QKD_ERR_STATE
  * when no request is outstanding, QKD_ERR_PROTOCOL when the reply is malformed,
- * truncated or does not answer the outstanding request; after a protocol error
- * Bob's state is unchanged but he refuses further requests (the frame is
- * aborted). */
+ * truncated or does not answer the outstanding request, or when the parities
+ * received so far contradict each other (Bob would need more than n_bits
+ * flips); after a protocol error he refuses further requests (the frame is
+ * aborted; his frame copy is unchanged for a malformed reply, possibly partly
+ * flipped for a contradictory one). */
 enum qkd_err qkd_cascade_bob_consume(struct qkd_cascade_bob *b, const uint8_t *reply,
                                      size_t reply_len);
 
@@ -134,7 +136,6 @@ size_t qkd_cascade_max_msg_len(size_t n_bits);
 enum qkd_err qkd_cascade_reconcile_local(uint8_t *bob_frame, const uint8_t *alice_frame,
                                          size_t n_bits, const struct qkd_cascade_params *params,
                                          uint64_t perm_seed, struct qkd_cascade_stats *stats);
-
 
 #ifdef QKDI_CASCADE_INTERNAL
 /* Internal to host/cascade*.c (kept here so the module stays self-contained):
@@ -165,13 +166,21 @@ static inline uint32_t qkdi_cascade_nblocks(uint32_t n, uint32_t k) {
 }
 
 static inline void qkdi_put_u32(uint8_t *p, uint32_t v) {
-  p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
+  p[0] = (uint8_t)v;
+  p[1] = (uint8_t)(v >> 8);
+  p[2] = (uint8_t)(v >> 16);
+  p[3] = (uint8_t)(v >> 24);
 }
 static inline uint32_t qkdi_get_u32(const uint8_t *p) {
   return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
-static inline void qkdi_put_u16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
-static inline uint16_t qkdi_get_u16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static inline void qkdi_put_u16(uint8_t *p, uint16_t v) {
+  p[0] = (uint8_t)v;
+  p[1] = (uint8_t)(v >> 8);
+}
+static inline uint16_t qkdi_get_u16(const uint8_t *p) {
+  return (uint16_t)(p[0] | p[1] << 8);
+}
 #endif /* QKDI_CASCADE_INTERNAL */
 
 #ifdef __cplusplus
