@@ -11,6 +11,7 @@ packages=(
   libgtest-dev               # unit tests
   libgf2x-dev                # GF(2)[x] multiplication: PA baseline
   gnuplot-nox                # qkd-bench plots
+  verilator yosys nextpnr-ice40 fpga-icestorm  # RTL lint, simulation and synthesis (hw/)
 )
 
 missing=()
