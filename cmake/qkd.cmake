@@ -1,11 +1,16 @@
-# qkd_add_test(NAME SOURCES ... LIBS ... LABELS ...)
+# qkd_add_test(NAME [NO_MAIN] SOURCES ... LIBS ... LABELS ...)
 # Builds one GoogleTest binary and registers it with ctest under the given labels
 # (unit, rtl, fuzz, interop, slow). Tests run from the build tree's root so that
-# relative tool paths in tests resolve the same way everywhere.
+# relative tool paths in tests resolve the same way everywhere. NO_MAIN: the test
+# brings its own main() (to read extra arguments such as Verilator's +trace).
 function(qkd_add_test name)
-  cmake_parse_arguments(T "" "TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
+  cmake_parse_arguments(T "NO_MAIN" "TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
   add_executable(${name} ${T_SOURCES})
-  target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest_main Threads::Threads)
+  if(T_NO_MAIN)
+    target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest Threads::Threads)
+  else()
+    target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest_main Threads::Threads)
+  endif()
   add_test(NAME ${name} COMMAND ${name} WORKING_DIRECTORY ${CMAKE_BINARY_DIR})
   if(NOT T_LABELS)
     set(T_LABELS unit)

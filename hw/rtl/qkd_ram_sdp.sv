@@ -6,8 +6,11 @@
 module qkd_ram_sdp #(
     // WIDTH: bits per word; 1 .. 4096.
     parameter int WIDTH = 32,
-    // AW: address bits; the RAM holds 2**AW words; 1 .. 24.
-    parameter int AW = 8
+    // AW: address bits; 1 .. 24.
+    parameter int AW = 8,
+    // DEPTH: words held; 1 .. 2**AW. Reads past DEPTH return undefined data (callers mask them);
+    // a depth that is not a power of two saves block RAM (a 1.5 Mbit seed needs no 2 Mbit RAM).
+    parameter int DEPTH = 2 ** AW
 ) (
     input  wire logic             clk,
     input  wire logic             we_i,
@@ -25,8 +28,11 @@ module qkd_ram_sdp #(
   if (AW < 1 || AW > 24) begin : g_bad_aw
     $error("qkd_ram_sdp: AW must be in 1 .. 24");
   end
+  if (DEPTH < 1 || DEPTH > 2 ** AW) begin : g_bad_depth
+    $error("qkd_ram_sdp: DEPTH must be in 1 .. 2**AW");
+  end
 
-  logic [WIDTH-1:0] mem_q[2**AW];
+  logic [WIDTH-1:0] mem_q[DEPTH];
 
   always_ff @(posedge clk) begin
     if (we_i) mem_q[waddr_i] <= wdata_i;

@@ -35,11 +35,15 @@ module qkd_toeplitz #(
     // P: input bits per cycle (s_axis_x_tdata and s_axis_seed_tdata width); a power of two, 1 .. W.
     parameter int P = 32,
     // MAX_N: largest input size n in bits; 2 .. 2**24. Sets the x RAM (ceil(MAX_N/P) words of P
-    // bits, rounded up to a power of two) and the width of n_i.
+    // bits) and the width of n_i.
     parameter int MAX_N = 4096,
     // MAX_M: largest output size m in bits; 1 .. MAX_N. With MAX_N it sets the seed RAM
-    // (ceil((MAX_N+MAX_M-1)/P) words of P bits, rounded up to a power of two) and the width of m_i.
+    // (ceil((MAX_N+MAX_M-1)/P) words of P bits) and the width of m_i.
     parameter int MAX_M = 4096,
+    // KARATSUBA: Karatsuba levels in each P x P block product (qkd_tmvp); 0 .. log2(P). 0 is the
+    // direct W x P AND-XOR array; each level replaces 4 half-size products by 3 (docs/hardware.md).
+    // The bits are the same for every value; only the gate count and logic depth change.
+    parameter int KARATSUBA = 0,
     // Derived (do not override): widths of n_i and m_i.
     localparam int NW = $clog2(MAX_N + 1),
     localparam int MW = $clog2(MAX_M + 1)
@@ -86,6 +90,9 @@ module qkd_toeplitz #(
   end
   if (MAX_M < 1 || MAX_M > MAX_N) begin : g_bad_max_m
     $error("qkd_toeplitz: MAX_M must be in 1 .. MAX_N");
+  end
+  if (KARATSUBA < 0 || (P >> KARATSUBA) < 1) begin : g_bad_karatsuba
+    $error("qkd_toeplitz: KARATSUBA must be in 0 .. log2(P)");
   end
 
   // ---------------------------------------------------------------------------------------------
@@ -146,7 +153,8 @@ module qkd_toeplitz #(
 
   qkd_ram_sdp #(
       .WIDTH(P),
-      .AW   (XAW)
+      .AW   (XAW),
+      .DEPTH(X_WORDS)
   ) u_x_ram (
       .clk    (clk),
       .we_i   (x_we),
@@ -158,7 +166,8 @@ module qkd_toeplitz #(
 
   qkd_ram_sdp #(
       .WIDTH(P),
-      .AW   (SAW)
+      .AW   (SAW),
+      .DEPTH(S_WORDS)
   ) u_seed_ram (
       .clk    (clk),
       .we_i   (s_we),
@@ -211,7 +220,9 @@ module qkd_toeplitz #(
   end
 
   // ---------------------------------------------------------------------------------------------
-  // Compute stage: shift the seed word in, AND with the x bits, XOR into the accumulator.
+  // Compute stage: shift the seed word in, multiply the window by the x bits, XOR into the
+  // accumulator. contrib[w] = XOR over t in [0,P) of (x'[t] AND window[w - t + P - 1]): for rows
+  // w = qP .. qP+P-1 that is a P x P Toeplitz product on window[qP +: 2P-1], one qkd_tmvp each.
   logic [P-1:0] seed_word;
   logic [W+P-2:0] window;
   logic [W-1:0] contrib;
@@ -220,11 +231,18 @@ module qkd_toeplitz #(
   always_comb begin
     seed_word = s1_seed_ok_q ? s_rdata : '0;
     window = {sr_q[W-2:0], seed_word};
-    contrib = '0;
-    for (int t = 0; t < P; t++) begin
-      contrib = contrib ^ (window[P-1-t+:W] & {W{x_rdata[t]}});
-    end
     acc_next = acc_q ^ contrib;
+  end
+
+  for (genvar q = 0; q < W / P; q++) begin : g_block
+    qkd_tmvp #(
+        .B(P),
+        .LEVELS(KARATSUBA)
+    ) u_tmvp (
+        .t_i(window[q*P+:2*P-1]),
+        .x_i(x_rdata),
+        .y_o(contrib[q*P+:P])
+    );
   end
 
   // ---------------------------------------------------------------------------------------------

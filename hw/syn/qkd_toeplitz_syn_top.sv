@@ -6,11 +6,12 @@
 // optimised away. The wrapper adds about (input bits + output bits) flip-flops and LUTs; it is not
 // meant for a board.
 module qkd_toeplitz_syn_top #(
-    // W, P, MAX_N, MAX_M: passed to qkd_toeplitz (see there for meaning and legal ranges).
+    // W, P, MAX_N, MAX_M, KARATSUBA: passed to qkd_toeplitz (see there for meaning and ranges).
     parameter int W = 32,
     parameter int P = 16,
     parameter int MAX_N = 4096,
-    parameter int MAX_M = 2048
+    parameter int MAX_M = 2048,
+    parameter int KARATSUBA = 0
 ) (
     input  wire logic clk,
     input  wire logic rst,
@@ -41,7 +42,8 @@ module qkd_toeplitz_syn_top #(
       .W    (W),
       .P    (P),
       .MAX_N(MAX_N),
-      .MAX_M(MAX_M)
+      .MAX_M(MAX_M),
+      .KARATSUBA(KARATSUBA)
   ) u_core (
       .clk               (clk),
       .rst               (rst),

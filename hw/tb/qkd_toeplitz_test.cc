@@ -18,14 +18,13 @@
 #include <vector>
 
 #include <verilated.h>
-#ifdef QKD_TB_TRACE
 #include <verilated_fst_c.h>
-#endif
 
-#include "Vqkd_toeplitz_w2p1.h"
-#include "Vqkd_toeplitz_w64p32.h"
-#include "Vqkd_toeplitz_w8p4.h"
-#include "Vqkd_toeplitz_w128p128.h"
+#include "Vqkd_toeplitz_w128p128k3.h"
+#include "Vqkd_toeplitz_w2p1k0.h"
+#include "Vqkd_toeplitz_w64p32k0.h"
+#include "Vqkd_toeplitz_w64p32k3.h"
+#include "Vqkd_toeplitz_w8p4k2.h"
 #include "qkd/toeplitz.h"
 
 // Verilator's runtime calls sc_time_stamp() only in SystemC-less builds that use the legacy API;
@@ -76,20 +75,29 @@ bool port_eq(const T &a, const T &b, int width) {
   return true;
 }
 
-template <class M, int W_, int P_, int MAX_N_, int MAX_M_>
+// Set by main() when the test runs with +trace: every harness then writes an FST waveform.
+bool g_trace = false;
+
+template <class M, int W_, int P_, int K_, int MAX_N_, int MAX_M_>
 struct Config {
   using Model = M;
   static constexpr int W = W_;
   static constexpr int P = P_;
+  static constexpr int K = K_;  // KARATSUBA levels
   static constexpr int MAX_N = MAX_N_;
   static constexpr int MAX_M = MAX_M_;
 };
 
-// The (W, P) pairs match hw/CMakeLists.txt, which also passes MAX_N and MAX_M.
-using Bitserial = Config<Vqkd_toeplitz_w2p1, 2, 1, QKD_TB_W2P1_MAX_N, QKD_TB_W2P1_MAX_M>;
-using Small = Config<Vqkd_toeplitz_w8p4, 8, 4, QKD_TB_W8P4_MAX_N, QKD_TB_W8P4_MAX_M>;
-using Default = Config<Vqkd_toeplitz_w64p32, 64, 32, QKD_TB_W64P32_MAX_N, QKD_TB_W64P32_MAX_M>;
-using Wide = Config<Vqkd_toeplitz_w128p128, 128, 128, QKD_TB_W128P128_MAX_N, QKD_TB_W128P128_MAX_M>;
+// The (W, P, K) triples match hw/CMakeLists.txt, which also passes MAX_N and MAX_M. Small has
+// Karatsuba down to 1 x 1 leaves; Default and DefaultKaratsuba differ only in the block product.
+using Bitserial = Config<Vqkd_toeplitz_w2p1k0, 2, 1, 0, QKD_TB_W2P1K0_MAX_N, QKD_TB_W2P1K0_MAX_M>;
+using Small = Config<Vqkd_toeplitz_w8p4k2, 8, 4, 2, QKD_TB_W8P4K2_MAX_N, QKD_TB_W8P4K2_MAX_M>;
+using Default =
+    Config<Vqkd_toeplitz_w64p32k0, 64, 32, 0, QKD_TB_W64P32K0_MAX_N, QKD_TB_W64P32K0_MAX_M>;
+using DefaultKaratsuba =
+    Config<Vqkd_toeplitz_w64p32k3, 64, 32, 3, QKD_TB_W64P32K3_MAX_N, QKD_TB_W64P32K3_MAX_M>;
+using Wide = Config<Vqkd_toeplitz_w128p128k3, 128, 128, 3, QKD_TB_W128P128K3_MAX_N,
+                    QKD_TB_W128P128K3_MAX_M>;
 
 struct Mode {
   bool idle;          // random idle cycles on both sinks
@@ -107,10 +115,8 @@ class Harness {
     // Tick() turns them into test failures.
     ctx_->fatalOnError(false);
     model_ = std::make_unique<Model>(ctx_.get(), "top");
-#ifdef QKD_TB_TRACE
-    // Opt-in waveforms: built with -DQKD_RTL_TRACE=ON and run with QKD_RTL_TRACE=1.
-    const char *want_trace = std::getenv("QKD_RTL_TRACE");
-    if (want_trace && *want_trace && std::string(want_trace) != "0") {
+    // Opt-in waveforms: qkd_toeplitz_test +trace writes <suite>.<test>.fst in the working directory.
+    if (g_trace) {
       const auto *info = ::testing::UnitTest::GetInstance()->current_test_info();
       std::string name = info ? std::string(info->test_suite_name()) + "." + info->name() : "tb";
       for (char &c : name)
@@ -120,7 +126,6 @@ class Harness {
       model_->trace(trace_.get(), 99);
       trace_->open((name + ".fst").c_str());
     }
-#endif
     model_->clk = 0;
     model_->rst = 1;
     model_->start_i = 0;
@@ -134,9 +139,7 @@ class Harness {
 
   ~Harness() {
     model_->final();
-#ifdef QKD_TB_TRACE
     if (trace_) trace_->close();
-#endif
   }
 
   // Run one hash of n input bits into m output bits; returns the output bits collected from the
@@ -268,16 +271,12 @@ class Harness {
   }
 
   void Dump() {
-#ifdef QKD_TB_TRACE
     if (trace_) trace_->dump(ctx_->time());
-#endif
   }
 
   std::unique_ptr<VerilatedContext> ctx_;
   std::unique_ptr<Model> model_;
-#ifdef QKD_TB_TRACE
   std::unique_ptr<VerilatedFstC> trace_;
-#endif
   std::mt19937_64 rng_;
   uint64_t cycles_ = 0;
 };
@@ -338,12 +337,12 @@ class QkdToeplitzRtl : public ::testing::Test {
   }
 };
 
-using Configs = ::testing::Types<Bitserial, Small, Default, Wide>;
+using Configs = ::testing::Types<Bitserial, Small, Default, DefaultKaratsuba, Wide>;
 class ConfigNames {
  public:
   template <class T>
   static std::string GetName(int) {
-    return "W" + std::to_string(T::W) + "P" + std::to_string(T::P);
+    return "W" + std::to_string(T::W) + "P" + std::to_string(T::P) + "K" + std::to_string(T::K);
   }
 };
 TYPED_TEST_SUITE(QkdToeplitzRtl, Configs, ConfigNames);
@@ -388,3 +387,13 @@ TYPED_TEST(QkdToeplitzRtl, CyclesMatchTheDocumentedBound) {
 }
 
 }  // namespace
+
+// gtest takes its own flags out of argv; what is left goes to Verilator, so the standard plusargs
+// work too. +trace turns on the waveforms.
+int main(int argc, char **argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  Verilated::commandArgs(argc, argv);
+  for (int i = 1; i < argc; ++i)
+    if (std::string(argv[i]) == "+trace") g_trace = true;
+  return RUN_ALL_TESTS();
+}
