@@ -30,10 +30,12 @@ module qkd_tmvp #(
   end
 
   if (LEVELS == 0 || B == 1) begin : g_direct
+    // One reduction XOR per row (a balanced tree in synthesis, not a B-long chain).
     always_comb begin
-      y_o = '0;
-      for (int c = 0; c < B; c++) begin
-        y_o = y_o ^ (t_i[B-1-c+:B] & {B{x_i[c]}});
+      logic [B-1:0] row;
+      for (int r = 0; r < B; r++) begin
+        for (int c = 0; c < B; c++) row[c] = t_i[r-c+B-1] & x_i[c];
+        y_o[r] = ^row;
       end
     end
   end else begin : g_split

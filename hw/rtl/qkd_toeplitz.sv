@@ -104,6 +104,9 @@ module qkd_toeplitz #(
   localparam int SAW = (S_WORDS > 2) ? $clog2(S_WORDS) : 1;
   // CW: width of every internal bit or word count; holds MAX_N + MAX_M + 2W + 2P with room.
   localparam int CW = $clog2(MAX_N + MAX_M + 2 * W + 2 * P) + 1;
+  // SW: width of the x alignment shift, 1 .. P (a narrow shift amount keeps the funnel shifter at
+  // log2(P) mux levels instead of CW).
+  localparam int SW = $clog2(P) + 1;
   localparam logic [CW-1:0] WP_C = CW'(WP);
   localparam logic [CW-1:0] P_C = CW'(P);
   localparam logic [CW-1:0] W_C = CW'(W);
@@ -121,7 +124,7 @@ module qkd_toeplitz #(
   logic cfg_err_q, cfg_err_d;
   logic [CW-1:0] x_words_q, x_words_d;  // L = ceil(n/P)
   logic [CW-1:0] s_words_q, s_words_d;  // ceil((n+m-1)/P)
-  logic [CW-1:0] x_shift_q, x_shift_d;  // P - d, in 1 .. P
+  logic [SW-1:0] x_shift_q, x_shift_d;  // P - d, in 1 .. P
   logic [CW-1:0] passes_q, passes_d;  // passes left to issue
   logic [CW-1:0] last_r_q, last_r_d;  // W/P + L - 1: read index of the last read of a pass
   logic [W-1:0] last_mask_q, last_mask_d;  // valid bits of the final output word
@@ -179,7 +182,8 @@ module qkd_toeplitz #(
 
   // ---------------------------------------------------------------------------------------------
   // Configuration and load.
-  logic [CW-1:0] n_c, m_c, tail_c;
+  logic [CW-1:0] n_c, m_c;
+  logic [$clog2(W)-1:0] tail_c;  // m mod W, narrow so the W mask compares are a few LUTs each
   logic cfg_ok;
   logic x_fire, s_fire;
   logic [2*P-1:0] x_pair;
@@ -189,7 +193,7 @@ module qkd_toeplitz #(
     m_c = CW'(m_i);
     cfg_ok = (n_c != '0) && (m_c != '0) && (m_c <= n_c) && (n_c <= CW'(MAX_N)) &&
              (m_c <= CW'(MAX_M));
-    tail_c = m_c & (W_C - 1'b1);
+    tail_c = m_c[$clog2(W)-1:0];
     s_axis_x_tready = (state_q == ST_LOAD) && !x_done_q;
     s_axis_seed_tready = (state_q == ST_LOAD) && !s_done_q;
     x_fire = s_axis_x_tvalid && s_axis_x_tready;
@@ -281,11 +285,11 @@ module qkd_toeplitz #(
             state_d = ST_LOAD;
             x_words_d = (n_c + P_C - 1'b1) >> $clog2(P);
             s_words_d = (n_c + m_c - 1'b1 + P_C - 1'b1) >> $clog2(P);
-            x_shift_d = P_C - ((P_C - (n_c & (P_C - 1'b1))) & (P_C - 1'b1));
+            x_shift_d = SW'(P_C - ((P_C - (n_c & (P_C - 1'b1))) & (P_C - 1'b1)));
             passes_d = (m_c + W_C - 1'b1) >> $clog2(W);
             last_r_d = WP_C + ((n_c + P_C - 1'b1) >> $clog2(P)) - 1'b1;
             for (int w = 0; w < W; w++) begin
-              last_mask_d[w] = (tail_c == '0) || (CW'(w) < tail_c);
+              last_mask_d[w] = (tail_c == '0) || ($clog2(W)'(w) < tail_c);
             end
             x_wcnt_d = '0;
             s_wcnt_d = '0;
